@@ -1,0 +1,2 @@
+export { DlmsError, isDlmsError } from './dlms-error.ts';
+export type { DlmsErrorCode, DlmsErrorDetails } from './dlms-error.ts';
