@@ -11,7 +11,8 @@ export type DlmsData =
   | { readonly type: 'null-data' }
   | { readonly type: 'array'; readonly value: readonly DlmsData[] }
   | { readonly type: 'structure'; readonly value: readonly DlmsData[] }
-  | { readonly type: 'boolean'; readonly value: boolean }
+  /** `raw` keeps a TRUE byte other than 0x01 (e.g. 0xFF) so it re-encodes exactly. */
+  | { readonly type: 'boolean'; readonly value: boolean; readonly raw?: number }
   /** `bitLength` bits, most significant bit of `value[0]` first; unused trailing bits are zero. */
   | { readonly type: 'bit-string'; readonly bitLength: number; readonly value: Uint8Array }
   | { readonly type: 'double-long'; readonly value: number }

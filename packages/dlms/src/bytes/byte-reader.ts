@@ -10,7 +10,8 @@ import { DlmsError } from '../errors/index.ts';
  */
 export class ByteReader {
   private readonly buf: Uint8Array;
-  private readonly view: DataView;
+  /** Made on first use: most readers only read bytes, and a DataView costs more than a small decode. */
+  private dataView: DataView | undefined;
   private pos: number;
   private readonly end: number;
   /** Absolute offset of `buf[0]` in the outermost input. */
@@ -18,7 +19,6 @@ export class ByteReader {
 
   constructor(bytes: Uint8Array, base = 0) {
     this.buf = bytes;
-    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     this.pos = 0;
     this.end = bytes.length;
     this.base = base;
@@ -32,6 +32,10 @@ export class ByteReader {
   /** Position relative to this reader's start. */
   get position(): number {
     return this.pos;
+  }
+
+  private get view(): DataView {
+    return (this.dataView ??= new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.byteLength));
   }
 
   get remaining(): number {
@@ -61,38 +65,31 @@ export class ByteReader {
   }
 
   i8(what = 'an integer'): number {
-    this.need(1, what);
-    const v = this.view.getInt8(this.pos);
-    this.pos += 1;
-    return v;
+    return (this.u8(what) << 24) >> 24;
   }
 
   u16(what = 'a 16-bit field'): number {
     this.need(2, what);
-    const v = this.view.getUint16(this.pos);
-    this.pos += 2;
-    return v;
+    const b = this.buf;
+    const p = this.pos;
+    this.pos = p + 2;
+    return ((b[p] as number) << 8) | (b[p + 1] as number);
   }
 
   i16(what = 'a 16-bit field'): number {
-    this.need(2, what);
-    const v = this.view.getInt16(this.pos);
-    this.pos += 2;
-    return v;
+    return (this.u16(what) << 16) >> 16;
   }
 
   u32(what = 'a 32-bit field'): number {
-    this.need(4, what);
-    const v = this.view.getUint32(this.pos);
-    this.pos += 4;
-    return v;
+    return this.i32(what) >>> 0;
   }
 
   i32(what = 'a 32-bit field'): number {
     this.need(4, what);
-    const v = this.view.getInt32(this.pos);
-    this.pos += 4;
-    return v;
+    const b = this.buf;
+    const p = this.pos;
+    this.pos = p + 4;
+    return ((b[p] as number) << 24) | ((b[p + 1] as number) << 16) | ((b[p + 2] as number) << 8) | (b[p + 3] as number);
   }
 
   u64(what = 'a 64-bit field'): bigint {
@@ -125,7 +122,7 @@ export class ByteReader {
 
   /** `n` bytes as a zero-copy view. */
   bytes(n: number, what = 'a byte string'): Uint8Array {
-    this.need(n, what);
+    if (n > this.end - this.pos || n < 0) this.need(n, what);
     const v = this.buf.subarray(this.pos, this.pos + n);
     this.pos += n;
     return v;

@@ -15,7 +15,8 @@ export class ByteWriter {
     this.view = new DataView(this.buf.buffer);
   }
 
-  get length(): number {
+  /** Bytes written so far. */
+  get byteLength(): number {
     return this.pos;
   }
 

@@ -5,7 +5,7 @@ import { DlmsError } from '../errors/index.ts';
  * `0x` are ignored. Throws `INVALID_HEX` on odd length or a non-hex character.
  */
 export function hexToBytes(hex: string): Uint8Array {
-  const clean = hex.trim().replace(/^0x/i, '').replace(/[\s:\-]/g, '');
+  const clean = hex.trim().replace(/^0x/i, '').replace(/[\s:-]/g, '');
   if (clean.length % 2 !== 0) {
     throw new DlmsError('INVALID_HEX', `hex input has an odd number of digits (${clean.length})`);
   }

@@ -224,7 +224,7 @@ test('deframer: garbage, a cut frame and a bad FCS are dropped with counts; the 
   const good = STREAM[6]!;
   const cut = STREAM[9]!.subarray(0, 40); // first 40 bytes of a 139-byte segment
   const badFcs = Uint8Array.from(STREAM[5]!);
-  badFcs[badFcs.length - 2] ^= 0xff;
+  badFcs[badFcs.length - 2] = (badFcs[badFcs.length - 2] as number) ^ 0xff;
   const stream = Buffer.concat([hexToBytes('0102030405'), cut, good, badFcs, good]);
   const d = new HdlcDeframer();
   const events = [...d.push(stream), ...d.flush()];
@@ -243,7 +243,8 @@ test('deframer: a stream ending inside a frame reports it on flush; memory stays
   assert.deepEqual(d.push(STREAM[2]!.subarray(0, 30)), []);
   const tail = d.flush();
   assert.equal(tail.length, 1);
-  assert.equal(tail[0]!.type === 'error' && tail[0].droppedBytes, 30);
+  const first = tail[0]!;
+  assert.equal(first.type === 'error' && first.droppedBytes, 30);
   fc.assert(
     fc.property(fc.array(fc.uint8Array({ maxLength: 500 }), { maxLength: 30 }), (chunks) => {
       const dd = new HdlcDeframer();

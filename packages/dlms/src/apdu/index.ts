@@ -1,0 +1,2 @@
+export { apduFamily, decodeApdu, encodeApdu } from './apdu.ts';
+export type { Apdu } from './apdu.ts';

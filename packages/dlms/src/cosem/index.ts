@@ -1,0 +1,38 @@
+export { CLASS_ID, INTERFACE_CLASSES, describeAttribute, describeMethod, interfaceClass } from './interface-classes.ts';
+export type { CosemAttributeDescription, CosemMethodDescription, InterfaceClassDescription } from './interface-classes.ts';
+export {
+  ASSOCIATION_STATUS,
+  CLOCK_BASE,
+  CLOCK_STATUS,
+  CLOCK_STATUS_NOT_SPECIFIED,
+  CONTROL_MODE,
+  CONTROL_MODE_TRANSITIONS,
+  CONTROL_STATE,
+  DISCONNECT_TRANSITIONS,
+  IMAGE_TRANSFER_STATUS,
+  PUSH_MESSAGE_TYPE,
+  PUSH_OPERATION_METHOD,
+  PUSH_TRANSPORT_SERVICE,
+  SECURITY_POLICY,
+  SECURITY_POLICY_V0,
+  SECURITY_SUITE,
+  cosemEnumName,
+  decodeSecurityPolicy,
+  encodeSecurityPolicy,
+  nextControlState,
+} from './enums.ts';
+export type {
+  AssociationStatus,
+  ClockBase,
+  CommunicationWindow,
+  ControlMode,
+  ControlState,
+  DisconnectTransition,
+  DisconnectTransitionId,
+  DisconnectTrigger,
+  ImageTransferStatus,
+  PushObjectDefinition,
+  SecurityPolicy,
+  SecuritySuite,
+  SendDestinationAndMethod,
+} from './enums.ts';
