@@ -1,5 +1,7 @@
 import fc from 'fast-check';
 import type { DlmsData, TypeDescription } from '../src/axdr/index.ts';
+import { conformanceFromValue } from '../src/initiate/index.ts';
+import type { InitiateRequest, InitiateResponse } from '../src/initiate/index.ts';
 
 /**
  * fast-check generators for COSEM data, shared by the property tests of every module that carries
@@ -105,3 +107,33 @@ export const dlmsData: fc.Arbitrary<DlmsData> = fc.letrec<{ data: DlmsData }>((t
     fc.array(tie('data'), { maxLength: 5 }).map((value): DlmsData => ({ type: 'structure', value })),
   ),
 })).data;
+
+/** xDLMS InitiateRequest / InitiateResponse in decoded form, every optional field sometimes present. */
+const conformance = fc.integer({ min: 0, max: 0xffffff }).map(conformanceFromValue);
+
+export const initiateRequest: fc.Arbitrary<InitiateRequest> = fc
+  .record(
+    {
+      dedicatedKey: fc.uint8Array({ maxLength: 40 }),
+      responseAllowed: fc.boolean(),
+      proposedQualityOfService: fc.integer({ min: -128, max: 127 }),
+      proposedDlmsVersionNumber: fc.integer({ min: 0, max: 255 }),
+      proposedConformance: conformance,
+      clientMaxReceivePduSize: fc.integer({ min: 0, max: 0xffff }),
+    },
+    { requiredKeys: ['proposedDlmsVersionNumber', 'proposedConformance', 'clientMaxReceivePduSize'], noNullPrototype: true },
+  )
+  .map((r) => ({ type: 'initiate-request' as const, ...r }));
+
+export const initiateResponse: fc.Arbitrary<InitiateResponse> = fc
+  .record(
+    {
+      negotiatedQualityOfService: fc.integer({ min: -128, max: 127 }),
+      negotiatedDlmsVersionNumber: fc.integer({ min: 0, max: 255 }),
+      negotiatedConformance: conformance,
+      serverMaxReceivePduSize: fc.integer({ min: 0, max: 0xffff }),
+      vaaName: fc.integer({ min: 0, max: 0xffff }),
+    },
+    { requiredKeys: ['negotiatedDlmsVersionNumber', 'negotiatedConformance', 'serverMaxReceivePduSize', 'vaaName'], noNullPrototype: true },
+  )
+  .map((r) => ({ type: 'initiate-response' as const, ...r }));

@@ -63,6 +63,7 @@ import {
   RLRQ_UNNAMED_REASON,
 } from '../../test/fixtures/acse/constructed.ts';
 import { CAPTURED_SESSION } from '../../test/fixtures/hdlc/captured-session.ts';
+import { initiateRequest, initiateResponse } from '../../test/arbitraries.ts';
 
 const isCode = (code: string) => (e: unknown) => e instanceof DlmsError && e.code === code;
 const isCodeAt = (code: string, offset: number) => (e: unknown) => e instanceof DlmsError && e.code === code && e.offset === offset;
@@ -535,32 +536,7 @@ const authenticationValue: fc.Arbitrary<AuthenticationValue> = fc.oneof(
   octets.map((value) => ({ type: 'other' as const, value })),
 );
 const invocationId = fc.integer({ min: -(2 ** 47), max: 2 ** 47 - 1 });
-const conformance = fc.integer({ min: 0, max: 0xffffff }).map(conformanceFromValue);
-const initiateRequest: fc.Arbitrary<InitiateRequest> = fc
-  .record(
-    {
-      dedicatedKey: fc.uint8Array({ maxLength: 32 }),
-      responseAllowed: fc.boolean(),
-      proposedQualityOfService: fc.integer({ min: -128, max: 127 }),
-      proposedDlmsVersionNumber: fc.integer({ min: 0, max: 255 }),
-      proposedConformance: conformance,
-      clientMaxReceivePduSize: fc.integer({ min: 0, max: 0xffff }),
-    },
-    { requiredKeys: ['proposedDlmsVersionNumber', 'proposedConformance', 'clientMaxReceivePduSize'], noNullPrototype: true },
-  )
-  .map((r) => ({ type: 'initiate-request' as const, ...r }));
-const initiateResponse: fc.Arbitrary<InitiateResponse> = fc
-  .record(
-    {
-      negotiatedQualityOfService: fc.integer({ min: -128, max: 127 }),
-      negotiatedDlmsVersionNumber: fc.integer({ min: 0, max: 255 }),
-      negotiatedConformance: conformance,
-      serverMaxReceivePduSize: fc.integer({ min: 0, max: 0xffff }),
-      vaaName: fc.integer({ min: 0, max: 0xffff }),
-    },
-    { requiredKeys: ['negotiatedDlmsVersionNumber', 'negotiatedConformance', 'serverMaxReceivePduSize', 'vaaName'], noNullPrototype: true },
-  )
-  .map((r) => ({ type: 'initiate-response' as const, ...r }));
+
 
 /** user-information in decoded form: absent, a plain xDLMS APDU (raw and decoded), or other raw bytes. */
 function userInformation<K extends 'initiateRequest' | 'initiateResponse', T>(key: K, decoded: fc.Arbitrary<T>, encode: (x: T) => Uint8Array, plainTag: number) {

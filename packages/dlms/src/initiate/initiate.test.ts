@@ -28,6 +28,7 @@ import {
   PUBLISHED_INITIATE_REQUESTS,
   PUBLISHED_INITIATE_RESPONSES,
 } from '../../test/fixtures/acse/initiate.ts';
+import { initiateRequest, initiateResponse } from '../../test/arbitraries.ts';
 import { INITIATE_REQUEST_EXPLICIT, INITIATE_REQUEST_LONG_FORM, INITIATE_RESPONSE_LONG_FORM } from '../../test/fixtures/acse/constructed.ts';
 
 const isCode = (code: string) => (e: unknown) => e instanceof DlmsError && e.code === code;
@@ -213,34 +214,7 @@ test('every strict prefix of every initiate fixture is TRUNCATED, long-form leng
   }
 });
 
-const conformance = fc.integer({ min: 0, max: 0xffffff }).map(conformanceFromValue);
 
-const initiateRequest: fc.Arbitrary<InitiateRequest> = fc
-  .record(
-    {
-      dedicatedKey: fc.uint8Array({ maxLength: 40 }),
-      responseAllowed: fc.boolean(),
-      proposedQualityOfService: fc.integer({ min: -128, max: 127 }),
-      proposedDlmsVersionNumber: fc.integer({ min: 0, max: 255 }),
-      proposedConformance: conformance,
-      clientMaxReceivePduSize: fc.integer({ min: 0, max: 0xffff }),
-    },
-    { requiredKeys: ['proposedDlmsVersionNumber', 'proposedConformance', 'clientMaxReceivePduSize'], noNullPrototype: true },
-  )
-  .map((r) => ({ type: 'initiate-request' as const, ...r }));
-
-const initiateResponse: fc.Arbitrary<InitiateResponse> = fc
-  .record(
-    {
-      negotiatedQualityOfService: fc.integer({ min: -128, max: 127 }),
-      negotiatedDlmsVersionNumber: fc.integer({ min: 0, max: 255 }),
-      negotiatedConformance: conformance,
-      serverMaxReceivePduSize: fc.integer({ min: 0, max: 0xffff }),
-      vaaName: fc.integer({ min: 0, max: 0xffff }),
-    },
-    { requiredKeys: ['negotiatedDlmsVersionNumber', 'negotiatedConformance', 'serverMaxReceivePduSize', 'vaaName'], noNullPrototype: true },
-  )
-  .map((r) => ({ type: 'initiate-response' as const, ...r }));
 
 test('property: decode(encode(request)) deep-equals the request', () => {
   fc.assert(
