@@ -58,9 +58,8 @@ export function gcmIv(systemTitle: Uint8Array, invocationCounter: number): Uint8
 }
 
 function checkSuite(sc: SecurityControl, keys: CipherKeys, offset?: number): void {
-  const where = offset === undefined ? {} : { offset };
   // Suite 2 is AES-GCM-256 with P-384/SHA-384: not implemented here, so refused rather than guessed.
-  if (sc.suite === 2) throw new DlmsError('SECURITY_POLICY', 'security suite 2 (AES-GCM-256, P-384) is not supported by this codec', where);
+  if (sc.suite === 2) throw new DlmsError('SECURITY_POLICY', 'security suite 2 (AES-GCM-256, P-384) is not supported by this codec', offset === undefined ? {} : { offset });
   // Green Book 9.2.3.3.7: suites 0 and 1 use AES-GCM-128.
   if (keys.encryptionKey.length !== 16) throw new DlmsError('KEY_INVALID', `security suite ${sc.suite} needs a 16-byte block cipher key, got ${keys.encryptionKey.length}`);
 }

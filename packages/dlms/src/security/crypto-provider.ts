@@ -56,8 +56,10 @@ function aesBits(key: Uint8Array): 128 | 192 | 256 {
   return bits;
 }
 
+const GCM_ALGORITHMS: Record<128 | 192 | 256, CipherGCMTypes> = { 128: 'aes-128-gcm', 192: 'aes-192-gcm', 256: 'aes-256-gcm' };
+
 function gcmAlgorithm(key: Uint8Array): CipherGCMTypes {
-  return `aes-${aesBits(key)}-gcm`;
+  return GCM_ALGORITHMS[aesBits(key)];
 }
 
 function checkIv(iv: Uint8Array): void {

@@ -20,11 +20,11 @@ export interface SecurityControl {
  * (SECURITY_POLICY).
  */
 export function decodeSecurityControl(byte: number, offset?: number): SecurityControl {
-  const where = offset === undefined ? {} : { offset };
-  if (!Number.isInteger(byte) || byte < 0 || byte > 0xff) throw new DlmsError('INVALID_VALUE', `security control ${byte} is not a byte`, where);
-  if (byte & 0x80) throw new DlmsError('COMPRESSION_UNSUPPORTED', `security control 0x${hex(byte)} asks for compression, which no security suite supports`, where);
+  const where = (): { offset?: number } => (offset === undefined ? {} : { offset });
+  if (!Number.isInteger(byte) || byte < 0 || byte > 0xff) throw new DlmsError('INVALID_VALUE', `security control ${byte} is not a byte`, where());
+  if (byte & 0x80) throw new DlmsError('COMPRESSION_UNSUPPORTED', `security control 0x${hex(byte)} asks for compression, which no security suite supports`, where());
   const suite = byte & 0x0f;
-  if (suite > 2) throw new DlmsError('SECURITY_POLICY', `security suite ${suite} does not exist (0, 1 and 2 are defined)`, where);
+  if (suite > 2) throw new DlmsError('SECURITY_POLICY', `security suite ${suite} does not exist (0, 1 and 2 are defined)`, where());
   return { suite: suite as 0 | 1 | 2, authenticated: (byte & 0x10) !== 0, encrypted: (byte & 0x20) !== 0, broadcastKey: (byte & 0x40) !== 0 };
 }
 
