@@ -1,11 +1,13 @@
 import type { CliCommand, CliIo } from './cli-io.ts';
 import { EXIT } from './cli-io.ts';
 import { CliError } from './cli-error.ts';
+import { calendarCommand } from './commands/calendar.ts';
 import { dlmsCommand } from './commands/dlms.ts';
+import { gsrnCommand } from './commands/gsrn.ts';
 import { startCommand } from './commands/start.ts';
 
 /** Every subcommand; each package adds its own here. */
-export const COMMANDS: readonly CliCommand[] = [startCommand, dlmsCommand];
+export const COMMANDS: readonly CliCommand[] = [startCommand, dlmsCommand, calendarCommand, gsrnCommand];
 
 export function helpText(): string {
   const lines = [

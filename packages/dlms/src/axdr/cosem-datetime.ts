@@ -14,7 +14,7 @@ export interface CosemDate {
   readonly month?: number | 'dst-end' | 'dst-begin';
   /** 1–31, `'second-last'` (0xFD) or `'last'` (0xFE) day of the month; absent when 0xFF. */
   readonly dayOfMonth?: number | 'second-last' | 'last';
-  /** 1 = Monday … 7 = Sunday; absent when 0xFF. */
+  /** 1 = Monday … 7 = Sunday (0 = Sunday from Aidon meters); absent when 0xFF. */
   readonly dayOfWeek?: number;
 }
 
@@ -64,7 +64,9 @@ function decodeDateAt(b: Uint8Array, o: number, base: number): CosemDate {
   const d = b[o + 3] as number;
   const month = m === 0xfd ? 'dst-end' : m === 0xfe ? 'dst-begin' : field(m, 1, 12, 'month', base + o + 2);
   const dayOfMonth = d === 0xfd ? 'second-last' : d === 0xfe ? 'last' : field(d, 1, 31, 'day of month', base + o + 3);
-  const dayOfWeek = field(b[o + 4] as number, 1, 7, 'day of week', base + o + 4);
+  // Blue Book: 1..7 (Monday first). Aidon meters send Sunday as 0 (amsreader-firmware #1119);
+  // it is kept as sent so the value re-encodes exactly, and means Sunday.
+  const dayOfWeek = field(b[o + 4] as number, 0, 7, 'day of week', base + o + 4);
   return {
     ...(year !== 0xffff ? { year } : {}),
     ...(month !== undefined ? { month } : {}),
@@ -140,7 +142,7 @@ function encodeDateInto(out: Uint8Array, o: number, d: CosemDate): void {
   out[o + 1] = year & 0xff;
   out[o + 2] = d.month === 'dst-end' ? 0xfd : d.month === 'dst-begin' ? 0xfe : put(d.month, 1, 12, 'month');
   out[o + 3] = d.dayOfMonth === 'second-last' ? 0xfd : d.dayOfMonth === 'last' ? 0xfe : put(d.dayOfMonth, 1, 31, 'day of month');
-  out[o + 4] = put(d.dayOfWeek, 1, 7, 'day of week');
+  out[o + 4] = put(d.dayOfWeek, 0, 7, 'day of week');
 }
 
 function encodeTimeInto(out: Uint8Array, o: number, t: CosemTime): void {

@@ -12,7 +12,7 @@ import {
   translate,
   unprotectApdu,
 } from '../../src/index.ts';
-import type { FuzzTarget } from './run-fuzz.ts';
+import type { FuzzTarget } from '../../../../scripts/fuzz/run-fuzz.ts';
 
 /** The Green Book example keys: mutated ciphered seeds then reach the decipher path. */
 const KEYS = {

@@ -1,5 +1,3 @@
-import { concatBytes } from '../../src/bytes/index.ts';
-
 /**
  * Deterministic input generation for the fuzz targets: a seeded PRNG (mulberry32) so any failure
  * is reproducible from its seed and index, plus the classic byte mutations (bit flip, byte set,
@@ -47,24 +45,24 @@ export function mutate(seed: Uint8Array, rng: Prng, corpus: readonly Uint8Array[
         break;
       case 2: {
         const ins = rng.bytes(1 + rng.int(8));
-        b = concatBytes(b.subarray(0, at), ins, b.subarray(at));
+        b = concat(b.subarray(0, at), ins, b.subarray(at));
         break;
       }
       case 3:
-        b = concatBytes(b.subarray(0, at), b.subarray(Math.min(b.length, at + 1 + rng.int(8))));
+        b = concat(b.subarray(0, at), b.subarray(Math.min(b.length, at + 1 + rng.int(8))));
         break;
       case 4:
         b = b.subarray(0, at);
         break;
       case 5: {
         const len = Math.min(b.length - at, 1 + rng.int(32));
-        b = concatBytes(b.subarray(0, at + len), b.subarray(at, at + len), b.subarray(at + len));
+        b = concat(b.subarray(0, at + len), b.subarray(at, at + len), b.subarray(at + len));
         break;
       }
       case 6: {
         const other = rng.pick(corpus);
         const from = other.length ? rng.int(other.length) : 0;
-        b = concatBytes(b.subarray(0, at), other.subarray(from));
+        b = concat(b.subarray(0, at), other.subarray(from));
         break;
       }
       default:
@@ -72,4 +70,14 @@ export function mutate(seed: Uint8Array, rng: Prng, corpus: readonly Uint8Array[
     }
   }
   return b;
+}
+
+function concat(...parts: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let o = 0;
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
+  return out;
 }

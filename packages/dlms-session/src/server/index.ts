@@ -1,0 +1,3 @@
+export { DlmsServer } from './server.ts';
+export type { ClientAccessRule, DlmsServerOptions, ServerEvent } from './server.ts';
+export type { AccessLevel, CosemObjectHandler, ServerRequestContext } from './handler.ts';

@@ -1,0 +1,10 @@
+export { MAX_QUEUED_APDUS } from './transport.ts';
+export type { DlmsTransport, LinkAddresses, ReceiveOptions } from './transport.ts';
+export { inMemoryTransportPair } from './in-memory.ts';
+export type { InMemoryPairOptions } from './in-memory.ts';
+export { WrapperTransport } from './wrapper.ts';
+export type { WrapperTransportOptions } from './wrapper.ts';
+export { HdlcTransport } from './hdlc.ts';
+export type { HdlcLinkParameters, HdlcServerAddress, HdlcTransportOptions } from './hdlc.ts';
+export { connectTcp, listenTcp } from './tcp.ts';
+export type { ConnectTcpOptions, ListenTcpOptions, TcpListener } from './tcp.ts';

@@ -1,0 +1,1 @@
+export type { DottedObis, HanList, HanReading, HanUnit, HanValue, HanVendor } from './reading.ts';
