@@ -5,6 +5,8 @@
  */
 export * from './errors/index.ts';
 export * from './reading/index.ts';
+export * from './stream/index.ts';
 export * from './decode/index.ts';
+export * from './pipeline/index.ts';
 export * from './derived/index.ts';
 export * from './conformance/index.ts';
