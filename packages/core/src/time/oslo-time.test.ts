@@ -63,3 +63,24 @@ test('property: every instant maps to a wall time that maps back (outside the do
     { numRuns: 500 },
   );
 });
+
+test('property: the EU-rule fast path agrees with the IANA zone data in Intl, 1996–2099', () => {
+  const intl = new Intl.DateTimeFormat('en-US', { timeZone: 'Europe/Oslo', hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' });
+  const around = (year: number, month: number) => fc.integer({ min: -3 * 3_600_000, max: 3 * 3_600_000 }).map((ms) => new Date(Date.UTC(year, month, 25) + 6 * 86_400_000 * 0 + ms));
+  const instants = fc.oneof(
+    fc.date({ min: new Date('1996-01-01Z'), max: new Date('2099-12-31Z'), noInvalidDate: true }),
+    // Near the switches: the last week of March and October, any year.
+    fc.integer({ min: 1996, max: 2099 }).chain((y) => fc.integer({ min: 0, max: 7 * 86_400_000 }).map((ms) => new Date(Date.UTC(y, 2, 25) + ms))),
+    fc.integer({ min: 1996, max: 2099 }).chain((y) => fc.integer({ min: 0, max: 7 * 86_400_000 }).map((ms) => new Date(Date.UTC(y, 9, 25) + ms))),
+    around(2026, 2),
+  );
+  fc.assert(
+    fc.property(instants, (t) => {
+      const p: Record<string, string> = {};
+      for (const part of intl.formatToParts(t)) p[part.type] = part.value;
+      const q = osloParts(t);
+      assert.deepEqual([q.year, q.month, q.day, q.hour, q.minute, q.second], [p.year, p.month, p.day, p.hour, p.minute, p.second].map(Number), t.toISOString());
+    }),
+    { numRuns: 3000 },
+  );
+});

@@ -34,8 +34,8 @@ const formatter = new Intl.DateTimeFormat('en-US', {
 
 const WEEKDAYS: Readonly<Record<string, number>> = { Mon: 1, Tue: 2, Wed: 3, Thu: 4, Fri: 5, Sat: 6, Sun: 7 };
 
-/** The wall-clock fields of `instant` in Oslo. */
-export function osloParts(instant: Date): OsloDateTimeParts {
+/** The wall-clock fields of `instant` in Oslo, through Intl (any year, slow: ~10 µs). */
+function intlOsloParts(instant: Date): OsloDateTimeParts {
   const p: Record<string, string> = {};
   for (const part of formatter.formatToParts(instant)) p[part.type] = part.value;
   return {
@@ -49,11 +49,60 @@ export function osloParts(instant: Date): OsloDateTimeParts {
   };
 }
 
+/**
+ * Norway has followed the EU summer-time rule since 1996: CEST from the last Sunday of March
+ * 01:00 UTC to the last Sunday of October 01:00 UTC (Directive 2000/84/EC and its predecessors).
+ * Within these years the offset is computed from that rule; outside them Intl's time-zone data
+ * decides. The fast path matters: every HAN frame and every profile entry needs an Oslo time.
+ */
+const RULE_FIRST_YEAR = 1996;
+const RULE_LAST_YEAR = 2099;
+const summerTimeByYear = new Map<number, readonly [number, number]>();
+
+function lastSundayAt0100Utc(year: number, month: number): number {
+  const lastDay = new Date(Date.UTC(year, month + 1, 0, 1));
+  return lastDay.getTime() - lastDay.getUTCDay() * 86_400_000;
+}
+
+function summerTime(year: number): readonly [number, number] {
+  let span = summerTimeByYear.get(year);
+  if (span === undefined) {
+    span = [lastSundayAt0100Utc(year, 2), lastSundayAt0100Utc(year, 9)];
+    summerTimeByYear.set(year, span);
+  }
+  return span;
+}
+
+/** The wall-clock fields of `instant` in Oslo. */
+export function osloParts(instant: Date): OsloDateTimeParts {
+  const t = instant.getTime();
+  const year = instant.getUTCFullYear();
+  if (year < RULE_FIRST_YEAR || year > RULE_LAST_YEAR || !Number.isFinite(t)) return intlOsloParts(instant);
+  const local = new Date(t + ruleOffsetMinutes(t, year) * 60_000);
+  return {
+    year: local.getUTCFullYear(),
+    month: local.getUTCMonth() + 1,
+    day: local.getUTCDate(),
+    hour: local.getUTCHours(),
+    minute: local.getUTCMinutes(),
+    second: local.getUTCSeconds(),
+    weekday: ((local.getUTCDay() + 6) % 7) + 1,
+  };
+}
+
+function ruleOffsetMinutes(t: number, year: number): number {
+  const [start, end] = summerTime(year);
+  return t >= start && t < end ? 120 : 60;
+}
+
 /** Minutes Oslo is ahead of UTC at `instant`: 60 (CET) or 120 (CEST). */
 export function osloOffsetMinutes(instant: Date): number {
-  const p = osloParts(instant);
+  const t = instant.getTime();
+  const year = instant.getUTCFullYear();
+  if (year >= RULE_FIRST_YEAR && year <= RULE_LAST_YEAR) return ruleOffsetMinutes(t, year);
+  const p = intlOsloParts(instant);
   const asUtc = Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second);
-  return Math.round((asUtc - Math.floor(instant.getTime() / 1000) * 1000) / 60_000);
+  return Math.round((asUtc - Math.floor(t / 1000) * 1000) / 60_000);
 }
 
 function pad(n: number, width = 2): string {

@@ -20,7 +20,7 @@ function withValues(c: CapturedReadingLike, change: Record<string, Partial<HanVa
   for (const [code, v] of Object.entries(change)) {
     const key = code as DottedObis;
     if (v === undefined) delete obis[key];
-    else if (obis[key] !== undefined) obis[key] = { ...obis[key], ...v };
+    else if (obis[key] !== undefined) obis[key] = { ...obis[key], ...v } as HanValue;
   }
   return { ...c, reading: { ...c.reading, obis } };
 }

@@ -189,7 +189,7 @@ export class ReadingBuilder {
 
   /** A text value (list version, meter id, meter type, anything sent as a string). */
   text(key: DottedObis, text: string): void {
-    this.put(key, { value: Number.NaN, unit: '', text });
+    this.put(key, { text });
   }
 
   /**

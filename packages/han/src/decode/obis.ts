@@ -12,7 +12,7 @@ import type { DottedObis, HanUnit } from '../reading/index.ts';
 export function dottedObis(obis: Uint8Array | string): DottedObis {
   if (typeof obis !== 'string') {
     if (obis.length !== 6) throw new HanError('INVALID_VALUE', `a logical name is 6 bytes, got ${obis.length}`);
-    return Array.from(obis).join('.') as DottedObis;
+    return `${obis[0]}.${obis[1]}.${obis[2]}.${obis[3]}.${obis[4]}.${obis[5]}` as DottedObis;
   }
   try {
     return obisGroups(parseObis(obis)).join('.') as DottedObis;
@@ -22,9 +22,18 @@ export function dottedObis(obis: Uint8Array | string): DottedObis {
   }
 }
 
+/** Value groups of the codes seen so far: a meter sends the same few dozen codes every frame. */
+const GROUPS = new Map<string, readonly number[]>();
+
 /** The six value groups of a dotted code made by `dottedObis`. */
 export function groupsOf(key: DottedObis): readonly number[] {
-  return key.split('.').map(Number);
+  let groups = GROUPS.get(key);
+  if (groups === undefined) {
+    groups = Object.freeze(key.split('.').map(Number));
+    // Bounded: a hostile stream of distinct codes must not grow memory without end.
+    if (GROUPS.size < 4096) GROUPS.set(key, groups);
+  }
+  return groups;
 }
 
 // IEC 62056-6-1 §7.5 (value group C of electricity, A = 1): the quantity each C names.

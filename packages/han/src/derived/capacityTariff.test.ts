@@ -205,7 +205,7 @@ test('topDays and the step table are options; bad ones are HanErrors', () => {
     { steps: [{ fromKw: 0, toKw: null }, { fromKw: 5, toKw: null }] },
     { steps: [{ fromKw: 0, toKw: 0 }] },
   ];
-  for (const o of bad) assert.throws(() => new CapacityTariffTracker(o), (e: unknown) => isHanError(e) && e.code === 'INVALID_VALUE', JSON.stringify(o));
+  for (const o of bad) assert.throws(() => new CapacityTariffTracker(o), (e: unknown) => isHanError(e) && e.code === 'INVALID_OPTION', JSON.stringify(o));
   assert.throws(() => new CapacityTariffTracker().hourLimit(new Date('2026-01-01T00:30:00+01:00')), (e: unknown) => isHanError(e));
 });
 

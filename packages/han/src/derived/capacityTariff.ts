@@ -145,21 +145,21 @@ function resolveOptions(options: CapacityTariffOptions): ResolvedOptions {
   const steps = options.steps ?? DEFAULT_CAPACITY_STEPS;
   const topDays = options.topDays ?? 3;
   if (!Number.isInteger(topDays) || topDays < 1 || topDays > 31) {
-    throw new HanError('INVALID_VALUE', `topDays must be an integer 1–31, got ${topDays}`);
+    throw new HanError('INVALID_OPTION', `topDays must be an integer 1–31, got ${topDays}`);
   }
-  if (steps.length === 0) throw new HanError('INVALID_VALUE', 'the step table is empty');
+  if (steps.length === 0) throw new HanError('INVALID_OPTION', 'the step table is empty');
   steps.forEach((s, i) => {
     const next = steps[i + 1];
     if (!Number.isFinite(s.fromKw) || (i === 0 && s.fromKw !== 0)) {
-      throw new HanError('INVALID_VALUE', `step ${i}: the table must start at 0 kW with finite bounds`);
+      throw new HanError('INVALID_OPTION', `step ${i}: the table must start at 0 kW with finite bounds`);
     }
     if (s.toKw === null) {
-      if (next !== undefined) throw new HanError('INVALID_VALUE', `step ${i}: only the last step may be open`);
+      if (next !== undefined) throw new HanError('INVALID_OPTION', `step ${i}: only the last step may be open`);
       return;
     }
-    if (!Number.isFinite(s.toKw) || s.toKw <= s.fromKw) throw new HanError('INVALID_VALUE', `step ${i}: toKw must be above fromKw`);
+    if (!Number.isFinite(s.toKw) || s.toKw <= s.fromKw) throw new HanError('INVALID_OPTION', `step ${i}: toKw must be above fromKw`);
     if (next !== undefined && next.fromKw !== s.toKw) {
-      throw new HanError('INVALID_VALUE', `step ${i + 1}: fromKw ${next.fromKw} does not continue step ${i} (toKw ${s.toKw})`);
+      throw new HanError('INVALID_OPTION', `step ${i + 1}: fromKw ${next.fromKw} does not continue step ${i} (toKw ${s.toKw})`);
     }
   });
   return { steps, topDays };

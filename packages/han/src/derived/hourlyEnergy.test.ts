@@ -315,7 +315,7 @@ test('bad arguments are HanErrors, never TypeErrors', () => {
     assert.throws(() => tracker.push(bad as unknown as HanReading), (e: unknown) => isHanError(e) && e.code === 'INVALID_VALUE');
   }
   for (const o of [{ maxPowerKw: 0 }, { maxPowerKw: Number.NaN }, { maxClockOffsetSeconds: 1800 }, { repeatPowerThresholdW: -1 }]) {
-    assert.throws(() => new HourlyEnergyTracker(o), (e: unknown) => isHanError(e) && e.code === 'INVALID_VALUE');
+    assert.throws(() => new HourlyEnergyTracker(o), (e: unknown) => isHanError(e) && e.code === 'INVALID_OPTION');
   }
 });
 

@@ -154,13 +154,13 @@ type Evaluation =
 function resolveOptions(options: HourlyEnergyOptions): Required<HourlyEnergyOptions> {
   const o = { ...DEFAULT_HOURLY_ENERGY_OPTIONS, ...options };
   if (!(Number.isFinite(o.maxPowerKw) && o.maxPowerKw > 0)) {
-    throw new HanError('INVALID_VALUE', `maxPowerKw must be a positive number, got ${o.maxPowerKw}`);
+    throw new HanError('INVALID_OPTION', `maxPowerKw must be a positive number, got ${o.maxPowerKw}`);
   }
   if (!(Number.isFinite(o.maxClockOffsetSeconds) && o.maxClockOffsetSeconds >= 0 && o.maxClockOffsetSeconds < 1800)) {
-    throw new HanError('INVALID_VALUE', `maxClockOffsetSeconds must be in [0, 1800), got ${o.maxClockOffsetSeconds}`);
+    throw new HanError('INVALID_OPTION', `maxClockOffsetSeconds must be in [0, 1800), got ${o.maxClockOffsetSeconds}`);
   }
   if (Number.isNaN(o.repeatPowerThresholdW) || o.repeatPowerThresholdW < 0) {
-    throw new HanError('INVALID_VALUE', `repeatPowerThresholdW must be ≥ 0, got ${o.repeatPowerThresholdW}`);
+    throw new HanError('INVALID_OPTION', `repeatPowerThresholdW must be ≥ 0, got ${o.repeatPowerThresholdW}`);
   }
   return o;
 }

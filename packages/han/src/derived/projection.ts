@@ -103,10 +103,10 @@ interface Segment {
 function resolveOptions(options: HourProjectorOptions): Required<HourProjectorOptions> {
   const o = { ...DEFAULT_HOUR_PROJECTOR_OPTIONS, ...options };
   if (!(Number.isFinite(o.maxGapSeconds) && o.maxGapSeconds > 0)) {
-    throw new HanError('INVALID_VALUE', `maxGapSeconds must be a positive number, got ${o.maxGapSeconds}`);
+    throw new HanError('INVALID_OPTION', `maxGapSeconds must be a positive number, got ${o.maxGapSeconds}`);
   }
   if (!(Number.isFinite(o.rateWindowSeconds) && o.rateWindowSeconds >= 0)) {
-    throw new HanError('INVALID_VALUE', `rateWindowSeconds must be ≥ 0, got ${o.rateWindowSeconds}`);
+    throw new HanError('INVALID_OPTION', `rateWindowSeconds must be ≥ 0, got ${o.rateWindowSeconds}`);
   }
   return o;
 }

@@ -12,6 +12,8 @@
  * | `DECRYPT_FAILED` | the push did not decipher or authenticate under the configured keys |
  * | `INVALID_VALUE` | a field holds a value a real meter cannot send (e.g. a voltage of 65 kV, a clock of month 13) |
  * | `LIMIT_EXCEEDED` | a frame or list larger than any meter sends |
+ * | `CAPTURE_INVALID` | a capture file line that is not hex or not `<ISO time> <hex>` |
+ * | `INVALID_OPTION` | an option out of its range (a step table with gaps, a negative limit) |
  */
 export type HanErrorCode =
   | 'FRAME_INVALID'
@@ -22,7 +24,9 @@ export type HanErrorCode =
   | 'KEY_REQUIRED'
   | 'DECRYPT_FAILED'
   | 'INVALID_VALUE'
-  | 'LIMIT_EXCEEDED';
+  | 'LIMIT_EXCEEDED'
+  | 'CAPTURE_INVALID'
+  | 'INVALID_OPTION';
 
 /** The one error type of `@openams/han`. */
 export class HanError extends Error {

@@ -1,1 +1,2 @@
-export type { DottedObis, HanList, HanReading, HanUnit, HanValue, HanVendor } from './reading.ts';
+export { isHanNumber } from './reading.ts';
+export type { DottedObis, HanList, HanNumber, HanReading, HanText, HanUnit, HanValue, HanVendor } from './reading.ts';

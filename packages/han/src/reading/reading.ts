@@ -19,15 +19,30 @@ export type DottedObis = string & { readonly __brand: 'DottedObis' };
 /** SI units after scaling. Energy is in Wh/varh (not kWh) so integers stay exact. */
 export type HanUnit = 'W' | 'var' | 'VA' | 'A' | 'V' | 'Hz' | 'Wh' | 'varh' | 'VAh' | '';
 
-/** One value of a reading. */
-export interface HanValue {
+/** A numeric value of a reading. */
+export interface HanNumber {
   /** The value after the meter's scaler (or the vendor's implied resolution) is applied. */
   readonly value: number;
   readonly unit: HanUnit;
   /** The integer as the meter sent it, before scaling, for audits and conformance checks. */
   readonly raw?: number;
-  /** A text value (meter id, meter type, list version) instead of a number. */
-  readonly text?: string;
+  readonly text?: undefined;
+}
+
+/** A text value of a reading: meter id, meter type, list version, a clock as sent. */
+export interface HanText {
+  readonly text: string;
+  readonly value?: undefined;
+  readonly unit?: undefined;
+  readonly raw?: undefined;
+}
+
+/** One value of a reading: a number in SI units, or a text. */
+export type HanValue = HanNumber | HanText;
+
+/** Whether `v` is a numeric value (as opposed to a text). */
+export function isHanNumber(v: HanValue | undefined): v is HanNumber {
+  return v !== undefined && 'value' in v;
 }
 
 export interface HanReading {

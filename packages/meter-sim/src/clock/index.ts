@@ -1,0 +1,2 @@
+export { AcceleratedClock, ManualClock } from './sim-clock.ts';
+export type { SimClock } from './sim-clock.ts';

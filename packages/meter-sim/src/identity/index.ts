@@ -1,0 +1,1 @@
+export type { MeterIdentity, MeterKeys, MeterPhases, MeterVendor } from './meter-identity.ts';

@@ -1,0 +1,7 @@
+/**
+ * @openams/meter-sim — virtual smart meters and fleets: Aidon/Kaifa/Kamstrup-like COSEM object
+ * models served over secured DLMS (`@openams/dlms-session`), deterministic load models, HAN list
+ * output, and the faults real fleets have, all on an injectable clock.
+ */
+export * from './clock/index.ts';
+export * from './identity/index.ts';
