@@ -14,11 +14,41 @@ const allowed = {
 };
 const all = ['dlms', 'core', 'dlms-session', 'han', 'meter-sim', 'cli'];
 
-function boundaryRules(pkg) {
-  const ok = allowed[pkg];
+/** What each app may import (architecture.md): packages only, never another app. */
+const appAllowed = {
+  central: ['dlms', 'dlms-session', 'core', 'meter-sim'],
+  datahub: ['core'],
+  web: ['core'],
+};
+
+function appBoundaryRules(app, ok) {
+  const forbiddenPackages = all.filter((p) => !ok.includes(p));
+  const otherApps = Object.keys(appAllowed).filter((a) => a !== app);
+  return {
+    files: [`apps/${app}/**/*.ts`, `apps/${app}/**/*.tsx`],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['@openams/*/src/*', '**/packages/*/src/**'], message: 'Import a package through its index (its package name), never its files.' },
+            { group: [...otherApps.map((a) => `@openams/${a}`), ...otherApps.map((a) => `**/apps/${a}/**`)], message: 'architecture.md: an app never imports another app; talk over HTTP.' },
+            ...(forbiddenPackages.length ? [{ group: forbiddenPackages.map((p) => `@openams/${p}`), message: `architecture.md: apps/${app} may not depend on this package.` }] : []),
+          ],
+        },
+      ],
+    },
+  };
+}
+
+/** Extra packages a package's tests may import (interop tests: the simulator's HAN frames must decode with @openams/han). */
+const testAllowed = { 'meter-sim': ['han'] };
+
+function boundaryRules(pkg, tests = false) {
+  const ok = tests ? [...allowed[pkg], ...(testAllowed[pkg] ?? [])] : allowed[pkg];
   const forbidden = ok.includes('*') ? [] : all.filter((p) => p !== pkg && !ok.includes(p));
   return {
-    files: [`packages/${pkg}/**/*.ts`],
+    files: tests ? [`packages/${pkg}/**/*.test.ts`, `packages/${pkg}/test/**/*.ts`] : [`packages/${pkg}/**/*.ts`],
     rules: {
       'no-restricted-imports': [
         'error',
@@ -62,5 +92,7 @@ export default tseslint.config(
       '@typescript-eslint/no-unsafe-argument': 'off',
     },
   },
-  ...Object.keys(allowed).map(boundaryRules),
+  ...Object.keys(allowed).map((pkg) => boundaryRules(pkg)),
+  ...Object.keys(testAllowed).map((pkg) => boundaryRules(pkg, true)),
+  ...Object.entries(appAllowed).map(([app, ok]) => appBoundaryRules(app, ok)),
 );

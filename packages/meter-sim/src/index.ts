@@ -5,3 +5,8 @@
  */
 export * from './clock/index.ts';
 export * from './identity/index.ts';
+export * from './cosem/index.ts';
+export * from './meter/index.ts';
+export * from './fleet-identity/index.ts';
+export * from './load/index.ts';
+export * from './han-output/index.ts';

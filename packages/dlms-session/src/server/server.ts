@@ -79,8 +79,12 @@ export type ServerEvent =
 export interface DlmsServerOptions {
   /** This meter's system title, 8 bytes. */
   readonly systemTitle: Uint8Array;
-  /** This meter's unique EK and AK; needed when any client is ciphered or uses HLS-GMAC. */
-  readonly keys?: AssociationKeys;
+  /**
+   * This meter's unique EK and AK; needed when any client is ciphered or uses HLS-GMAC. A function
+   * is called when each AARQ arrives and its answer holds for that whole association: a meter
+   * whose keys change (Security setup key_transfer) gives the new ones to the next association.
+   */
+  readonly keys?: AssociationKeys | (() => AssociationKeys);
   /** Source of this meter's outgoing invocation counters (shared by all its connections). */
   readonly invocationCounter?: InvocationCounterStore;
   readonly clients: readonly ClientAccessRule[];
@@ -225,6 +229,8 @@ interface PendingGbt {
 
 class ServerConnection {
   private association: Association | undefined;
+  /** The keys resolved when the current (or last) AARQ arrived. */
+  private associationKeys: AssociationKeys | undefined;
   private pendingBlocks: PendingBlocks | undefined;
   private pendingGbt: PendingGbt | undefined;
 
@@ -311,6 +317,7 @@ class ServerConnection {
 
   private async aarq(aarq: Aarq): Promise<void> {
     this.association = undefined;
+    this.associationKeys = this.resolveKeys();
     this.pendingBlocks = undefined;
     this.pendingGbt = undefined;
     const sap = this.transport.addresses.clientSap;
@@ -828,8 +835,13 @@ class ServerConnection {
     return association.conformance.bits.has(bit);
   }
 
-  private keys(): AssociationKeys {
+  private resolveKeys(): AssociationKeys | undefined {
     const keys = this.server.options.keys;
+    return typeof keys === 'function' ? keys() : keys;
+  }
+
+  private keys(): AssociationKeys {
+    const keys = this.associationKeys ?? this.resolveKeys();
     if (keys === undefined) throw new SessionError('STATE', 'this meter has no keys');
     return keys;
   }
