@@ -1,0 +1,4 @@
+import { registerDriverSuite } from './driver.suite.ts';
+import { openTestPglite } from './testing.ts';
+
+registerDriverSuite('pglite (in memory)', openTestPglite);
