@@ -5,10 +5,11 @@ import { calendarCommand } from './commands/calendar.ts';
 import { dlmsCommand } from './commands/dlms.ts';
 import { gsrnCommand } from './commands/gsrn.ts';
 import { hanCommand } from './commands/han.ts';
+import { simCommand } from './commands/sim.ts';
 import { startCommand } from './commands/start.ts';
 
 /** Every subcommand; each package adds its own here. */
-export const COMMANDS: readonly CliCommand[] = [startCommand, dlmsCommand, hanCommand, calendarCommand, gsrnCommand];
+export const COMMANDS: readonly CliCommand[] = [startCommand, dlmsCommand, hanCommand, simCommand, calendarCommand, gsrnCommand];
 
 export function helpText(): string {
   const lines = [

@@ -10,3 +10,5 @@ export * from './meter/index.ts';
 export * from './fleet-identity/index.ts';
 export * from './load/index.ts';
 export * from './han-output/index.ts';
+export * from './fleet/index.ts';
+export * from './faults/index.ts';
